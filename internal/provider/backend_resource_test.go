@@ -143,6 +143,22 @@ func TestAccBackendResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// terraform plan -generate-config-out writes a configuration that imports the
+				// backend with nothing left to change.
+				ResourceName:      backendAddr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: backendImportID(backendAddr),
+				GenerateConfig:    true,
+				Config:            acctest.ProviderBlock(e),
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("zenlayer_bmc_lb_backend.generated", plancheck.ResourceActionNoop),
+						plancheck.ExpectKnownValue("zenlayer_bmc_lb_backend.generated", tfjsonpath.New("weight"), knownvalue.Int64Exact(40)),
+					},
+				},
+			},
+			{
 				ResourceName:  backendAddr,
 				ImportState:   true,
 				ImportStateId: "lsn-web/bk-1",

@@ -147,23 +147,33 @@ func (p *zenlayerProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	unknown := map[string]bool{
-		"access_key_id":                      cfg.AccessKeyID.IsUnknown(),
-		"access_key_password":                cfg.AccessKeyPassword.IsUnknown(),
-		"domain":                             cfg.Domain.IsUnknown(),
-		"scheme":                             cfg.Scheme.IsUnknown(),
-		"client_timeout":                     cfg.ClientTimeout.IsUnknown(),
-		"max_retries":                        cfg.MaxRetries.IsUnknown(),
-		"ca_cert_file":                       cfg.CACertFile.IsUnknown(),
-		"max_concurrent_writes_per_listener": cfg.WritesPerListener.IsUnknown(),
+	type setting struct {
+		unknown bool
+		env     string
 	}
-	for _, name := range sortedKeys(unknown) {
-		if unknown[name] {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Argument",
-				fmt.Sprintf("The value of %q is not known until apply, but the provider must be configured "+
-					"before any plan. Set it to a value known at plan time, or set it through the "+
-					"environment instead.", name))
+	settings := map[string]setting{
+		"access_key_id":                      {cfg.AccessKeyID.IsUnknown(), EnvAccessKeyID},
+		"access_key_password":                {cfg.AccessKeyPassword.IsUnknown(), EnvAccessKeyPassword},
+		"domain":                             {cfg.Domain.IsUnknown(), EnvDomain},
+		"scheme":                             {cfg.Scheme.IsUnknown(), EnvScheme},
+		"client_timeout":                     {cfg.ClientTimeout.IsUnknown(), EnvClientTimeout},
+		"max_retries":                        {cfg.MaxRetries.IsUnknown(), EnvMaxRetries},
+		"ca_cert_file":                       {cfg.CACertFile.IsUnknown(), EnvCACertFile},
+		"max_concurrent_writes_per_listener": {cfg.WritesPerListener.IsUnknown(), ""},
+	}
+	for _, name := range sortedKeys(settings) {
+		s := settings[name]
+		if !s.unknown {
+			continue
 		}
+		instead := "Set it to a value known at plan time."
+		if s.env != "" {
+			instead = "Set it to a value known at plan time, or leave it out and set the " + s.env +
+				" environment variable instead."
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Argument",
+			fmt.Sprintf("The value of %s is not known until apply, but the provider must be configured "+
+				"before it can plan. %s", name, instead))
 	}
 	if resp.Diagnostics.HasError() {
 		return
