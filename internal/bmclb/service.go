@@ -24,6 +24,7 @@ type API interface {
 	DescribeBackends(ctx context.Context, req *zcapi.DescribeBackendsRequest) (*zcapi.DescribeBackendsResponse, error)
 	ModifyBackendWeight(ctx context.Context, backendID string, weight int) error
 	DescribeListeners(ctx context.Context, req *zcapi.DescribeListenersRequest) (*zcapi.DescribeListenersResponse, error)
+	LoadBalancingAPI
 }
 
 // ErrNotFound reports that an object, or the parent it belongs to, no longer exists.

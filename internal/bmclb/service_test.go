@@ -15,6 +15,9 @@ import (
 // fakeAPI is an in-memory API that counts calls and can fail registrations after applying
 // them.
 type fakeAPI struct {
+	// LoadBalancingAPI is left nil: these tests never manage listeners or load balancers.
+	LoadBalancingAPI
+
 	mu        sync.Mutex
 	backends  map[string][]zcapi.Backend // by listener
 	listeners map[string]zcapi.Listener

@@ -268,12 +268,18 @@ func (p *zenlayerProvider) Configure(ctx context.Context, req provider.Configure
 
 func (p *zenlayerProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewLoadBalancerResource,
+		NewListenerResource,
 		NewBackendResource,
 	}
 }
 
 func (p *zenlayerProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewLoadBalancersDataSource,
+		NewListenersDataSource,
+		NewBackendsDataSource,
+	}
 }
 
 // stringSetting returns the configured value, else the environment variable, else def.

@@ -21,6 +21,20 @@ type lbService interface {
 	DeregisterBackend(ctx context.Context, listenerID, backendID string) error
 	SetBackendWeight(ctx context.Context, listenerID, backendID string, weight int) (*zcapi.Backend, error)
 	Listener(ctx context.Context, listenerID string) (*zcapi.Listener, error)
+
+	ExistingListener(ctx context.Context, listenerID string) (*zcapi.Listener, error)
+	Listeners(ctx context.Context, query zcapi.DescribeListenersRequest) ([]zcapi.Listener, error)
+	CreateListener(ctx context.Context, req *zcapi.CreateListenerRequest) (string, error)
+	WaitListenerAvailable(ctx context.Context, listenerID string) (*zcapi.Listener, error)
+	ModifyListener(ctx context.Context, req *zcapi.ModifyListenerAttributeRequest) (*zcapi.Listener, error)
+	DeleteListener(ctx context.Context, listenerID string) error
+
+	LoadBalancer(ctx context.Context, id string) (*zcapi.LoadBalancer, error)
+	LoadBalancers(ctx context.Context, query zcapi.DescribeLoadBalancersRequest) ([]zcapi.LoadBalancer, error)
+	CreateLoadBalancer(ctx context.Context, req *zcapi.CreateLoadBalancerRequest) (string, error)
+	WaitLoadBalancerReady(ctx context.Context, id string) (*zcapi.LoadBalancer, error)
+	RenameLoadBalancer(ctx context.Context, id, name string) (*zcapi.LoadBalancer, error)
+	DeleteLoadBalancer(ctx context.Context, id string, release bool) error
 }
 
 var _ lbService = (*bmclb.Service)(nil)

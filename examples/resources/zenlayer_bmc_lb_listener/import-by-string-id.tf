@@ -1,0 +1,4 @@
+import {
+  to = zenlayer_bmc_lb_listener.https
+  id = "lsn-web"
+}

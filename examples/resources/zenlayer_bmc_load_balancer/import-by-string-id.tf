@@ -1,0 +1,4 @@
+import {
+  to = zenlayer_bmc_load_balancer.web
+  id = "lb-demo"
+}
