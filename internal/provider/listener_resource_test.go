@@ -173,6 +173,18 @@ func TestAccListenerResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// terraform plan -generate-config-out writes a configuration that imports it
+				// with nothing left to change.
+				ResourceName:    listenerAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				GenerateConfig:  true,
+				Config:          acctest.ProviderBlock(e),
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("zenlayer_bmc_lb_listener.generated", plancheck.ResourceActionNoop)},
+				},
+			},
+			{
 				// The API cannot change ports: the listener is replaced, the old one first, so
 				// that the two never clash on port 9000.
 				Config: listenerConfig(e, replaced),

@@ -153,6 +153,18 @@ func TestAccLoadBalancerResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// terraform plan -generate-config-out writes a configuration that imports it
+				// with nothing left to change.
+				ResourceName:    loadBalancerAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				GenerateConfig:  true,
+				Config:          acctest.ProviderBlock(e),
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("zenlayer_bmc_load_balancer.generated", plancheck.ResourceActionNoop)},
+				},
+			},
+			{
 				// The API cannot change the bandwidth: the load balancer is replaced, and the old
 				// one goes to the recycle bin.
 				Config: loadBalancerConfig(e, "edge-1.renamed", 20, tags),
