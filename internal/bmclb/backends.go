@@ -35,7 +35,7 @@ func (s *Service) describeBackends(ctx context.Context, query *zcapi.DescribeBac
 		req.PageNum, req.PageSize = page, describePageSize
 		resp, err := s.api.DescribeBackends(ctx, &req)
 		if err != nil {
-			if zcapi.IsClientError(err) {
+			if zcapi.IsClientError(err) && !zcapi.IsAuthFailure(err) {
 				if _, lerr := s.describeListener(ctx, query.ListenerID); errors.Is(lerr, ErrNotFound) {
 					return nil, fmt.Errorf("listener %s: %w", query.ListenerID, ErrNotFound)
 				}
@@ -83,9 +83,10 @@ func (s *Service) freshBackend(ctx context.Context, listenerID, backendID string
 }
 
 // RegisterBackend registers one backend and returns its ID. The request's client token makes
-// every retry of it safe. When the answer is lost (a connection fault, a service fault, or the
-// operation being interrupted), it looks for a backend of the same name and instance on the
-// listener, so that a registration that did happen is never lost.
+// every retry of it safe. When the answer may have been lost (a connection fault, a service
+// fault, or the operation being interrupted), it asks once more with the same token, which
+// returns the backend if the first request was carried out, and failing that looks for a
+// backend of the same name and instance: a registration that did happen is never lost.
 func (s *Service) RegisterBackend(ctx context.Context, req *zcapi.RegisterBackendRequest) (string, error) {
 	unlock, err := s.lockListener(ctx, req.ListenerID)
 	if err != nil {
@@ -97,13 +98,20 @@ func (s *Service) RegisterBackend(ctx context.Context, req *zcapi.RegisterBacken
 	if err == nil {
 		return resp.BackendID, nil
 	}
-	if zcapi.IsClientError(err) {
+	if !zcapi.MayHaveApplied(err) {
 		return "", err
 	}
 
-	lookupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	// The caller may have been interrupted: settle the outcome regardless, briefly.
+	settleCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
 	defer cancel()
-	found, lerr := s.describeBackends(lookupCtx, &zcapi.DescribeBackendsRequest{
+	if again, aerr := s.api.RegisterBackend(settleCtx, req); aerr == nil {
+		tflog.Info(ctx, "registration answer was lost; asking again with the same client token found it", map[string]any{
+			"listener_id": req.ListenerID, "backend_id": again.BackendID, "first_error": err.Error(),
+		})
+		return again.BackendID, nil
+	}
+	found, lerr := s.describeBackends(settleCtx, &zcapi.DescribeBackendsRequest{
 		ListenerID:  req.ListenerID,
 		BackendName: req.BackendName,
 	})
@@ -111,7 +119,8 @@ func (s *Service) RegisterBackend(ctx context.Context, req *zcapi.RegisterBacken
 		tflog.Warn(ctx, "could not check whether a failed registration happened", map[string]any{
 			"listener_id": req.ListenerID, "backend_name": req.BackendName, "error": lerr.Error(),
 		})
-		return "", err
+		return "", fmt.Errorf("%w (the registration may still have happened: a read of the listener "+
+			"to find out failed too: %v)", err, lerr)
 	}
 	for _, b := range found {
 		if b.BackendName == req.BackendName && b.InstanceID == req.InstanceID {

@@ -2,6 +2,7 @@ package bmclb
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"sync"
@@ -23,15 +24,23 @@ type fakeAPI struct {
 	listeners map[string]zcapi.Listener
 	calls     map[string]int
 	next      int
-	// loseRegisterAnswer applies a registration and then returns this error.
-	loseRegisterAnswer error
-	describeDelay      time.Duration
-	inWrite            atomic.Int32
-	overlaps           atomic.Int32
+	// loseRegisterAnswer applies a registration and then returns this error, for the next
+	// loseRegisterAnswers registrations (every one when that is zero).
+	loseRegisterAnswer  error
+	loseRegisterAnswers int
+	tokens              map[string]string
+	describeDelay       time.Duration
+	inWrite             atomic.Int32
+	overlaps            atomic.Int32
 }
 
 func newFakeAPI(listenerIDs ...string) *fakeAPI {
-	f := &fakeAPI{backends: map[string][]zcapi.Backend{}, listeners: map[string]zcapi.Listener{}, calls: map[string]int{}}
+	f := &fakeAPI{
+		backends:  map[string][]zcapi.Backend{},
+		listeners: map[string]zcapi.Listener{},
+		calls:     map[string]int{},
+		tokens:    map[string]string{},
+	}
 	for _, id := range listenerIDs {
 		f.listeners[id] = zcapi.Listener{ListenerID: id, LoadBalancerID: "lb-1"}
 	}
@@ -66,14 +75,24 @@ func (f *fakeAPI) RegisterBackend(_ context.Context, req *zcapi.RegisterBackendR
 	if _, ok := f.listeners[req.ListenerID]; !ok {
 		return nil, &zcapi.APIError{StatusCode: 404, Code: "INVALID_LISTENER_NOT_FOUND"}
 	}
-	f.next++
-	id := fmt.Sprintf("bk-%d", f.next)
-	f.backends[req.ListenerID] = append(f.backends[req.ListenerID], zcapi.Backend{
-		ListenerID: req.ListenerID, BackendID: id, BackendName: req.BackendName,
-		InstanceID: req.InstanceID, Status: "Available", Weight: 100,
-	})
-	if f.loseRegisterAnswer != nil {
-		return nil, f.loseRegisterAnswer
+	id, repeated := f.tokens[req.ClientToken]
+	if !repeated {
+		f.next++
+		id = fmt.Sprintf("bk-%d", f.next)
+		f.tokens[req.ClientToken] = id
+		f.backends[req.ListenerID] = append(f.backends[req.ListenerID], zcapi.Backend{
+			ListenerID: req.ListenerID, BackendID: id, BackendName: req.BackendName,
+			InstanceID: req.InstanceID, Status: "Available", Weight: 100,
+		})
+	}
+	if lost := f.loseRegisterAnswer; lost != nil {
+		if f.loseRegisterAnswers > 0 {
+			f.loseRegisterAnswers--
+			if f.loseRegisterAnswers == 0 {
+				f.loseRegisterAnswer = nil
+			}
+		}
+		return nil, lost
 	}
 	return &zcapi.RegisterBackendResponse{BackendID: id}, nil
 }
@@ -228,21 +247,55 @@ func TestMissingListenerIsNotFound(t *testing.T) {
 }
 
 func TestLostRegistrationAnswerIsRecovered(t *testing.T) {
-	api := newFakeAPI("lsn-1")
-	api.loseRegisterAnswer = &zcapi.TransportError{Action: zcapi.ActionRegisterBackend, Err: errors.New("unexpected EOF")}
-	svc := testService(api)
-
-	id, err := svc.RegisterBackend(context.Background(), &zcapi.RegisterBackendRequest{ListenerID: "lsn-1", BackendName: "web", InstanceID: "i-1", ClientToken: "t"})
-	if err != nil {
-		t.Fatalf("the registration happened but was reported as failed: %v", err)
+	lost := &zcapi.TransportError{Action: zcapi.ActionRegisterBackend, Err: errors.New("unexpected EOF")}
+	cases := []struct {
+		name        string
+		answersLost int // 0: every answer
+		wantCalls   int
+	}{
+		{"asking again with the same token", 1, 2},
+		{"looking the backend up when every answer is lost", 0, 2},
 	}
-	if id != "bk-1" {
-		t.Fatalf("recovered ID %q, want bk-1", id)
-	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			api := newFakeAPI("lsn-1")
+			api.loseRegisterAnswer, api.loseRegisterAnswers = lost, c.answersLost
+			svc := testService(api)
 
-	api.loseRegisterAnswer = &zcapi.APIError{StatusCode: 400, Code: "INVALID_PARAMETER"}
-	if _, err := svc.RegisterBackend(context.Background(), &zcapi.RegisterBackendRequest{ListenerID: "lsn-1", BackendName: "other", InstanceID: "i-2", ClientToken: "u"}); err == nil {
-		t.Fatal("a refused registration was reported as a success")
+			id, err := svc.RegisterBackend(context.Background(), &zcapi.RegisterBackendRequest{ListenerID: "lsn-1", BackendName: "web", InstanceID: "i-1", ClientToken: "t"})
+			if err != nil {
+				t.Fatalf("the registration happened but was reported as failed: %v", err)
+			}
+			if id != "bk-1" {
+				t.Fatalf("recovered ID %q, want bk-1", id)
+			}
+			if n := len(api.backends["lsn-1"]); n != 1 {
+				t.Fatalf("%d backends registered, want 1", n)
+			}
+			if n := api.callCount(zcapi.ActionRegisterBackend); n != c.wantCalls {
+				t.Fatalf("%d RegisterBackend calls, want %d", n, c.wantCalls)
+			}
+		})
+	}
+}
+
+func TestRefusedRegistrationIsNotRetried(t *testing.T) {
+	for _, refusal := range []error{
+		&zcapi.APIError{StatusCode: 400, Code: "INVALID_PARAMETER"},
+		&zcapi.TransportError{Action: zcapi.ActionRegisterBackend, Err: x509.UnknownAuthorityError{}},
+	} {
+		api := newFakeAPI("lsn-1")
+		api.loseRegisterAnswer = refusal
+		svc := testService(api)
+		if _, err := svc.RegisterBackend(context.Background(), &zcapi.RegisterBackendRequest{ListenerID: "lsn-1", BackendName: "other", InstanceID: "i-2", ClientToken: "u"}); !errors.Is(err, refusal) {
+			t.Fatalf("got %v, want the refusal %v", err, refusal)
+		}
+		if n := api.callCount(zcapi.ActionRegisterBackend); n != 1 {
+			t.Fatalf("a registration that cannot have happened was sent %d times", n)
+		}
+		if n := api.callCount(zcapi.ActionDescribeBackends); n != 0 {
+			t.Fatalf("a registration that cannot have happened was looked up %d times", n)
+		}
 	}
 }
 

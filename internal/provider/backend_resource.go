@@ -217,10 +217,9 @@ func (r *backendResource) Create(ctx context.Context, req resource.CreateRequest
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Register Backend",
-			fmt.Sprintf("Registering instance %s as backend %q on listener %s failed; nothing was registered. "+
-				"Check that the listener and the instance exist and that the instance type and ports fit "+
-				"the listener. %s", plan.InstanceID.ValueString(), plan.BackendName.ValueString(), listenerID,
-				apiErrorDetail(err)))
+			fmt.Sprintf("Registering instance %s as backend %q on listener %s failed. %s %s",
+				plan.InstanceID.ValueString(), plan.BackendName.ValueString(), listenerID,
+				registerFailureAdvice(err), apiErrorDetail(err)))
 		return
 	}
 
@@ -349,6 +348,25 @@ func (r *backendResource) ImportState(ctx context.Context, req resource.ImportSt
 
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("listener_id"), listenerID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), backendID)...)
+}
+
+// registerFailureAdvice says what a failed registration means and what the user can do.
+func registerFailureAdvice(err error) string {
+	switch {
+	case zcapi.IsAuthFailure(err):
+		return "Nothing was registered: the API refused the credentials. Check access_key_id and " +
+			"access_key_password."
+	case zcapi.IsClientError(err):
+		return "Nothing was registered. Check that the listener and the instance exist and that the " +
+			"instance type and ports fit the listener."
+	case !zcapi.MayHaveApplied(err):
+		return "The request did not reach the API, so nothing was registered. Check domain, scheme " +
+			"and, for a private certificate authority, ca_cert_file."
+	default:
+		return "The registration may have happened although its answer was lost, and a read to find " +
+			"out failed too. If the backend shows on the listener, import it as " +
+			"<listener_id>:<backend_id> instead of applying again."
+	}
 }
 
 // setLoadBalancerID fills load_balancer_id from the backend's listener.

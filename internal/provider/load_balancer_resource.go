@@ -520,8 +520,8 @@ func (m *loadBalancerModel) fromAPI(ctx context.Context, lb *zcapi.LoadBalancer)
 	if lb.Bandwidth > 0 || !isKnown(m.Bandwidth) {
 		m.Bandwidth = types.Int64Value(int64(lb.Bandwidth))
 	}
-	m.MasterIP = sameOrAPI(m.MasterIP, lb.MasterIP)
-	m.BackupIP = sameOrAPI(m.BackupIP, lb.BackupIP)
+	m.MasterIP = addressOrNull(m.MasterIP, lb.MasterIP)
+	m.BackupIP = addressOrNull(m.BackupIP, lb.BackupIP)
 	if len(lb.VIPList) > 0 {
 		m.VIPCount = types.Int64Value(int64(len(lb.VIPList)))
 	} else if m.VIPCount.IsUnknown() {
@@ -687,6 +687,16 @@ type privateGetter interface {
 }
 
 // ipAddressValidator checks that a string is an IPv4 or IPv6 address.
+// addressOrNull is sameOrAPI for an optional address: an address the API leaves empty is
+// null rather than "", which would not pass the attribute's own validation in a generated
+// configuration.
+func addressOrNull(prior types.String, api string) types.String {
+	if api == "" && !isKnown(prior) {
+		return types.StringNull()
+	}
+	return sameOrAPI(prior, api)
+}
+
 type ipAddressValidator struct{}
 
 var _ validator.String = ipAddressValidator{}

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -92,7 +93,8 @@ func (p *zenlayerProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"access_key_password": schema.StringAttribute{
 				MarkdownDescription: "The password of the access key, used to sign every request; it is never " +
-					"sent or logged. Falls back to `" + EnvAccessKeyPassword + "`.",
+					"sent or logged. Falls back to `" + EnvAccessKeyPassword + "`, which is the better place for " +
+					"it: Terraform copies literal provider arguments into saved plan files, sensitive or not.",
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -216,9 +218,14 @@ func (p *zenlayerProvider) Configure(ctx context.Context, req provider.Configure
 	var caPEM []byte
 	if caFile != "" {
 		data, err := os.ReadFile(caFile)
-		if err != nil {
+		switch {
+		case err != nil:
 			resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Unreadable CA Certificate File",
 				fmt.Sprintf("The file %q could not be read: %s.", caFile, err))
+		case !x509.NewCertPool().AppendCertsFromPEM(data):
+			resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Invalid CA Certificate File",
+				fmt.Sprintf("The file %q holds no PEM-encoded certificate (a block that starts with "+
+					"-----BEGIN CERTIFICATE-----).", caFile))
 		}
 		caPEM = data
 	}

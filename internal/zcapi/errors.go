@@ -1,10 +1,13 @@
 package zcapi
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -200,4 +203,28 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// MayHaveApplied reports whether a failed write may still have been carried out by the API:
+// the answer was lost, or the service failed while handling it. It is false when the request
+// provably never reached the API (refused connection, unresolvable host, untrusted
+// certificate, a block at the network edge) or when the API refused it (a 4xx answer).
+func MayHaveApplied(err error) bool {
+	if err == nil {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return !apiErr.EdgeBlocked && apiErr.StatusCode >= 500
+	}
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid),
+		errors.As(err, &dnsErr), errors.Is(err, syscall.ECONNREFUSED):
+		return false
+	}
+	return true
 }

@@ -144,6 +144,11 @@ func TestAPIErrorString(t *testing.T) {
 			&APIError{Action: "DeleteListener", StatusCode: 451, Message: "blocked", EdgeBlocked: true},
 			`zenlayer: DeleteListener was blocked at the network edge with HTTP 451 Unavailable For Legal Reasons: code (none), message "blocked", request ID (none)`,
 		},
+		{
+			&APIError{Action: "DescribeBackends", StatusCode: 401, Code: "AUTH_FAILED", Message: "bad key", RequestID: "req-2", AccessKeyID: "AKID1"},
+			`zenlayer: DescribeBackends failed with HTTP 401 Unauthorized: code AUTH_FAILED, message "bad key", request ID req-2; ` +
+				`the API refused access key ID AKID1: check that the key exists, is enabled, and that its password is the one configured`,
+		},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -209,5 +214,63 @@ func TestIsClientError(t *testing.T) {
 		if got := IsClientError(tt.err); got != tt.want {
 			t.Errorf("IsClientError(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+func TestAuthFailureNamesAccessKeyID(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  int
+		header  map[string]string
+		body    string
+		wantKey bool
+	}{
+		{"401 unknown key", 401, nil, `{"requestId":"r1","code":"AUTH_FAILURE_ACCESS_KEY_NOT_FOUND","message":"no such key"}`, true},
+		{"401 without a JSON body", 401, nil, `Unauthorized`, true},
+		{"403 refused by the API", 403, nil, `{"requestId":"r2","code":"AUTH_FAILED","message":"signature mismatch"}`, true},
+		{"403 edge block", 403, map[string]string{"cf-mitigated": "challenge"}, `<html>challenge</html>`, false},
+		{"451 edge block", 451, nil, `blocked`, false},
+		{"400 bad parameter", 400, nil, `{"requestId":"r3","code":"MISSING_PARAMETER","message":"listenerId"}`, false},
+		{"404 not found", 404, nil, `{"requestId":"r4","code":"OPERATION_FAILED_RESOURCE_NOT_FOUND","message":"gone"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, srv := newRecorder(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				for k, v := range tt.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(tt.status)
+				_, _ = fmt.Fprint(w, tt.body)
+			})
+			c := newTestClient(t, srv, nil)
+
+			_, err := c.RegisterBackend(context.Background(), &RegisterBackendRequest{
+				ListenerID: "lsn-1", BackendName: "b", InstanceID: "bm-1", ClientToken: "tok-1",
+			})
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("error = %v (%T), want *APIError", err, err)
+			}
+			wantKey := ""
+			if tt.wantKey {
+				wantKey = testKeyID
+			}
+			if apiErr.AccessKeyID != wantKey {
+				t.Errorf("AccessKeyID = %q, want %q", apiErr.AccessKeyID, wantKey)
+			}
+			if got := strings.Contains(err.Error(), "refused access key ID "+testKeyID); got != tt.wantKey {
+				t.Errorf("Error() names the key: %v, want %v; error: %s", got, tt.wantKey, err)
+			}
+			if IsAuthFailure(err) != tt.wantKey {
+				t.Errorf("IsAuthFailure = %v, want %v", IsAuthFailure(err), tt.wantKey)
+			}
+			if strings.Contains(err.Error(), testPassword) {
+				t.Errorf("Error() contains the access key password: %s", err)
+			}
+			// A refusal is final, even for a write that carries a client token.
+			if n := rec.count(); n != 1 {
+				t.Errorf("attempts = %d, want 1", n)
+			}
+		})
 	}
 }
