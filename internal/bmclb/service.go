@@ -57,7 +57,9 @@ var (
 )
 
 // sharedLocks returns the process-wide lock table for scope, so that two provider
-// configurations of one account (aliases) still serialize their writes to a listener.
+// configurations of one account (aliases) still serialize their writes to a listener. The
+// table lives in this process only: two Terraform runs at once against one listener are not
+// coordinated, because the API offers no lock to take.
 func sharedLocks(scope string, limit int) *keylock.Table {
 	lockTablesMu.Lock()
 	defer lockTablesMu.Unlock()

@@ -134,7 +134,8 @@ func (p *zenlayerProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"max_concurrent_writes_per_listener": schema.Int64Attribute{
 				MarkdownDescription: "How many writes (register, deregister, weight changes) the provider sends " +
 					"to one listener at the same time. Defaults to 1, which is always safe; raise it only " +
-					"if the API accepts concurrent changes to one listener for your account.",
+					"if the API accepts concurrent changes to one listener for your account. The limit holds " +
+					"within one Terraform run; two runs at once against one listener are not coordinated.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 64)},
 			},
