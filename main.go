@@ -3,13 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
-	"github.com/zenlayer/terraform-provider-zenlayer/internal/provider"
+	"github.com/zenlayer/terraform-provider-zenlayer/internal/server"
 )
 
 // version is set by the release build with -ldflags "-X main.version=...".
@@ -23,11 +20,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.RegistryAddress,
-		Debug:   debug,
-	})
-	if err != nil {
+	if err := server.Serve(version, debug); err != nil {
 		log.Fatalf("provider %s (%s): %s", version, commit, err)
 	}
 }

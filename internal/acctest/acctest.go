@@ -12,17 +12,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/zenlayer/terraform-provider-zenlayer/internal/emulator"
-	"github.com/zenlayer/terraform-provider-zenlayer/internal/provider"
+	"github.com/zenlayer/terraform-provider-zenlayer/internal/server"
 )
 
-// ProviderFactories serves the provider under test in-process.
+// ProviderFactories serves the provider under test in-process, through the same server as
+// the released binary.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"zenlayer": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"zenlayer": func() (tfprotov6.ProviderServer, error) {
+		return server.New("test")(), nil
+	},
 }
 
 // Setup prepares the environment the Terraform CLI runs in: acceptance tests switched on

@@ -271,9 +271,16 @@ func (r *backendResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
+	prior := state
 	resp.Diagnostics.Append(state.fromAPI(b)...)
 	resp.Diagnostics.Append(r.setLoadBalancerID(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// resp.State already holds the prior state; writing an identical one back only costs time,
+	// which adds up when a thousand unchanged backends are refreshed.
+	if state.equal(prior) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -420,6 +427,14 @@ func (m *backendModel) fromAPI(b *zcapi.Backend) diag.Diagnostics {
 	diags.Append(d...)
 	m.Ports = set
 	return diags
+}
+
+// equal reports whether two models hold the same values.
+func (m backendModel) equal(o backendModel) bool {
+	return m.ID.Equal(o.ID) && m.ListenerID.Equal(o.ListenerID) && m.InstanceID.Equal(o.InstanceID) &&
+		m.InstanceType.Equal(o.InstanceType) && m.BackendName.Equal(o.BackendName) && m.Ports.Equal(o.Ports) &&
+		m.Weight.Equal(o.Weight) && m.Status.Equal(o.Status) && m.InstanceName.Equal(o.InstanceName) &&
+		m.CreateTime.Equal(o.CreateTime) && m.LoadBalancerID.Equal(o.LoadBalancerID) && m.Timeouts.Equal(o.Timeouts)
 }
 
 // nullUnknowns replaces values not known yet with null, so that a partial state can be saved.

@@ -1,0 +1,592 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/zenlayer/terraform-provider-zenlayer/internal/clirun"
+	"github.com/zenlayer/terraform-provider-zenlayer/internal/emulator"
+)
+
+// providerProgram is the prefix of the provider binary's name, by which its processes are
+// found below a terraform process.
+const providerProgram = "terraform-provider-zenlayer"
+
+// Config is one run of the benchmark.
+type Config struct {
+	// Sizes are the numbers of backends of the apply, plan and destroy rows.
+	Sizes []int
+	// Latency is added by the emulator to every API call.
+	Latency time.Duration
+	// Parallelism is passed to every terraform command as -parallelism.
+	Parallelism int
+	// WriteSize is the number of backends of the write-concurrency rows; zero leaves them out.
+	WriteSize int
+	// WriteLevels are the values of max_concurrent_writes_per_listener those rows compare.
+	WriteLevels []int
+	// CreateDelays are the emulator PendingFor values of the create-latency rows; empty leaves
+	// them out.
+	CreateDelays []time.Duration
+	// CreateSlack is how much longer than PendingFor a create may take to return.
+	CreateSlack time.Duration
+	// WorkDir holds the Terraform working directories; empty means a temporary directory that
+	// is removed at the end.
+	WorkDir string
+	// TFLogDir, when set, receives a TF_LOG=DEBUG log of every terraform command. Logging
+	// slows Terraform down, so timings taken with it are not comparable.
+	TFLogDir string
+	// ProviderEnv are KEY=VALUE pairs added to the environment of the terraform commands of
+	// the provider rows, which pass them on to the provider processes (TF_LOG_SDK, GODEBUG).
+	// Terraform itself sees them too, so runtime settings such as GOGC change both sides of
+	// those rows; the baseline rows do not get them.
+	ProviderEnv []string
+	// ProviderDir, when set, holds a terraform-provider-zenlayer binary to use instead of
+	// building one from the repository.
+	ProviderDir string
+	// CommandTimeout bounds each terraform command.
+	CommandTimeout time.Duration
+	// SampleEvery is the interval of the process memory sampling.
+	SampleEvery time.Duration
+}
+
+// DefaultConfig returns the configuration `make bench` runs.
+func DefaultConfig() Config {
+	return Config{
+		Sizes:          []int{100, 500, 1000},
+		Latency:        20 * time.Millisecond,
+		Parallelism:    10,
+		WriteSize:      500,
+		WriteLevels:    []int{1, 4, 10},
+		CreateDelays:   []time.Duration{2 * time.Second, 5 * time.Second},
+		CreateSlack:    time.Second,
+		CommandTimeout: 5 * time.Minute,
+		SampleEvery:    20 * time.Millisecond,
+	}
+}
+
+func (c Config) validate() error {
+	if len(c.Sizes) == 0 {
+		return errors.New("at least one size is needed")
+	}
+	for _, n := range append(slices.Clone(c.Sizes), c.WriteSize) {
+		if n < 0 || n > 9999 {
+			return fmt.Errorf("size %d is outside 0 to 9999", n)
+		}
+	}
+	for _, n := range c.Sizes {
+		if n == 0 {
+			return errors.New("a size of 0 measures nothing")
+		}
+	}
+	for _, w := range c.WriteLevels {
+		if w < 1 || w > 64 {
+			return fmt.Errorf("writes per listener %d is outside 1 to 64", w)
+		}
+	}
+	for _, kv := range c.ProviderEnv {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("provider environment %q is not KEY=VALUE", kv)
+		}
+	}
+	for _, d := range c.CreateDelays {
+		if d <= 0 {
+			return fmt.Errorf("PendingFor %s of a create-latency row must be positive", d)
+		}
+	}
+	switch {
+	case c.Latency < 0:
+		return errors.New("the latency must not be negative")
+	case c.Parallelism < 1:
+		return errors.New("the parallelism must be at least 1")
+	case c.CommandTimeout <= 0:
+		return errors.New("the command timeout must be positive")
+	case c.SampleEvery <= 0:
+		return errors.New("the sampling interval must be positive")
+	}
+	return nil
+}
+
+// sample is what one terraform command did.
+type sample struct {
+	Label        string
+	Wall         time.Duration
+	ExitCode     int
+	Calls        map[string]int
+	PeakInFlight int
+	// Provider covers every provider process below the terraform process.
+	Provider procUsage
+	// TerraformRSS is the terraform process's own peak resident set.
+	TerraformRSS int64
+	// TreeCPU is the user and system time of terraform and the children it waited for.
+	TreeCPU time.Duration
+	// FirstRegister and LastAnswer are emulator-side times; zero when there was no such call.
+	FirstRegister, LastAnswer time.Time
+}
+
+// reads is the number of Describe* calls.
+func (s sample) reads() int {
+	n := 0
+	for action, c := range s.Calls {
+		if strings.HasPrefix(action, "Describe") {
+			n += c
+		}
+	}
+	return n
+}
+
+// pairRow is one command run on both workspaces.
+type pairRow struct {
+	N                  int
+	Command            string
+	Provider, Baseline sample
+}
+
+// writeRow is one apply of the write-concurrency rows.
+type writeRow struct {
+	Writes int
+	Sample sample
+}
+
+// createRow is one apply of a single backend while new backends stay pending.
+type createRow struct {
+	Pending time.Duration
+	Sample  sample
+}
+
+// check is one verified property of the run.
+type check struct {
+	Name, Measured, Limit string
+	Result                string // PASS, FAIL or SKIP
+}
+
+// Report is everything a run measured.
+type Report struct {
+	Config           Config
+	Started          time.Time
+	Duration         time.Duration
+	TerraformVersion string
+	GoVersion        string
+	CPUs             int
+	CPUModel         string
+	LoadBefore       string
+	LoadAfter        string
+
+	Rows            []pairRow
+	WriteBaseline   *sample
+	Writes          []writeRow
+	CreateReference *sample
+	Creates         []createRow
+	Checks          []check
+
+	// builtProviderDir is the temporary directory of the provider binary the run built, if
+	// it built one; the caller removes it when done.
+	builtProviderDir string
+}
+
+// runner carries the state of one run.
+type runner struct {
+	cfg      Config
+	progress io.Writer
+	start    time.Time
+	emu      *emulator.Emulator
+	front    *front
+	prov     *clirun.Workspace
+	base     *clirun.Workspace
+	report   *Report
+}
+
+// Run builds the provider, starts an emulator and runs every configured row. It returns an
+// error only when the benchmark itself could not run, together with what was measured until
+// then; targets missed are in the report.
+func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	r := &runner{cfg: cfg, progress: progress, start: time.Now()}
+	r.report = &Report{
+		Config:     cfg,
+		Started:    r.start,
+		GoVersion:  runtime.Version(),
+		CPUs:       runtime.NumCPU(),
+		CPUModel:   cpuModel(),
+		LoadBefore: loadAverage(),
+	}
+
+	providerDir := cfg.ProviderDir
+	var err error
+	if providerDir == "" {
+		r.logf("building the provider")
+		providerDir, err = clirun.BuildProvider()
+		if err != nil {
+			return r.report, err
+		}
+		r.report.builtProviderDir = providerDir
+	} else if _, err := os.Stat(filepath.Join(providerDir, providerProgram)); err != nil {
+		return nil, fmt.Errorf("no provider binary in %s: %w", providerDir, err)
+	}
+
+	work := cfg.WorkDir
+	if work == "" {
+		work, err = os.MkdirTemp("", "zenlayer-bench-")
+		if err != nil {
+			return r.report, err
+		}
+		defer os.RemoveAll(work)
+	}
+	if cfg.TFLogDir != "" {
+		if err := os.MkdirAll(cfg.TFLogDir, 0o755); err != nil {
+			return r.report, err
+		}
+	}
+
+	instances := emulator.DefaultInstanceCount
+	for _, n := range append(slices.Clone(cfg.Sizes), cfg.WriteSize) {
+		instances = max(instances, n)
+	}
+	r.emu = emulator.New(emulator.Options{Latency: cfg.Latency, InstanceCount: instances})
+	r.front, err = startFront(r.emu)
+	if err != nil {
+		return r.report, err
+	}
+	defer r.front.close()
+
+	quiet := map[string]string{
+		"TF_LOG": "", "TF_LOG_PATH": "", "TF_LOG_CORE": "", "TF_LOG_PROVIDER": "",
+		"TF_CLI_ARGS": "", "TF_CLI_ARGS_apply": "", "TF_CLI_ARGS_plan": "", "TF_CLI_ARGS_destroy": "",
+		"TF_DATA_DIR": "", "TF_WORKSPACE": "", "TF_INPUT": "0",
+	}
+	r.prov, err = clirun.NewWorkspace(filepath.Join(work, "provider"), providerDir, quiet)
+	if err != nil {
+		return r.report, err
+	}
+	r.base, err = clirun.NewWorkspace(filepath.Join(work, "baseline"), providerDir, quiet)
+	if err != nil {
+		return r.report, err
+	}
+	// The baseline uses no provider binary, so its CLI configuration overrides nothing.
+	if err := os.WriteFile(filepath.Join(r.base.Dir, ".terraformrc"), []byte("disable_checkpoint = true\n"), 0o600); err != nil {
+		return r.report, err
+	}
+
+	r.report.TerraformVersion, err = terraformVersion(ctx, r.base)
+	if err != nil {
+		return r.report, err
+	}
+
+	if err := r.runSizes(ctx); err != nil {
+		return r.report, err
+	}
+	if cfg.WriteSize > 0 && len(cfg.WriteLevels) > 0 {
+		if err := r.runWrites(ctx); err != nil {
+			return r.report, err
+		}
+	}
+	if len(cfg.CreateDelays) > 0 {
+		if err := r.runCreates(ctx); err != nil {
+			return r.report, err
+		}
+	}
+
+	r.report.LoadAfter = loadAverage()
+	r.report.Duration = time.Since(r.start)
+	return r.report, nil
+}
+
+// runSizes runs apply, plan and destroy of each size, each command on the provider workspace
+// and then on the baseline, so that both see the same load on the machine.
+func (r *runner) runSizes(ctx context.Context) error {
+	for _, n := range r.cfg.Sizes {
+		if err := r.prov.WriteConfig(providerConfig(r.front.addr, n, 1)); err != nil {
+			return err
+		}
+		if err := r.base.WriteConfig(baselineConfig(n)); err != nil {
+			return err
+		}
+		if err := r.clearState(); err != nil {
+			return err
+		}
+
+		for _, command := range []string{"apply", "plan", "destroy"} {
+			args := r.args(command)
+			p, err := r.measure(ctx, r.prov, fmt.Sprintf("%s-%d-provider", command, n), args...)
+			if err != nil {
+				return err
+			}
+			b, err := r.measure(ctx, r.base, fmt.Sprintf("%s-%d-baseline", command, n), args...)
+			if err != nil {
+				return err
+			}
+			r.report.Rows = append(r.report.Rows, pairRow{N: n, Command: command, Provider: p, Baseline: b})
+
+			switch command {
+			case "apply":
+				got := len(r.emu.Backends(benchListener))
+				r.addCheck(fmt.Sprintf("apply of %d registers every backend", n), got == n,
+					fmt.Sprintf("%d backends on %s", got, benchListener), fmt.Sprintf("= %d", n))
+			case "plan":
+				r.addCheck(fmt.Sprintf("plan of %d after apply shows no changes (provider)", n), p.ExitCode == 0,
+					fmt.Sprintf("exit code %d", p.ExitCode), "exit code 0")
+				r.addCheck(fmt.Sprintf("plan of %d after apply shows no changes (baseline)", n), b.ExitCode == 0,
+					fmt.Sprintf("exit code %d", b.ExitCode), "exit code 0")
+			case "destroy":
+				got := len(r.emu.Backends(benchListener))
+				r.addCheck(fmt.Sprintf("destroy of %d deregisters every backend", n), got == 0,
+					fmt.Sprintf("%d backends on %s", got, benchListener), "= 0")
+			}
+		}
+	}
+	return nil
+}
+
+// runWrites applies the same backends once per level of max_concurrent_writes_per_listener,
+// starting from an empty listener each time, after one baseline apply of as many objects.
+func (r *runner) runWrites(ctx context.Context) error {
+	n := r.cfg.WriteSize
+	if err := r.base.WriteConfig(baselineConfig(n)); err != nil {
+		return err
+	}
+	if err := r.clearState(); err != nil {
+		return err
+	}
+	b, err := r.measure(ctx, r.base, fmt.Sprintf("writes-%d-baseline", n), r.args("apply")...)
+	if err != nil {
+		return err
+	}
+	r.report.WriteBaseline = &b
+
+	for _, w := range r.cfg.WriteLevels {
+		if err := r.prov.WriteConfig(providerConfig(r.front.addr, n, w)); err != nil {
+			return err
+		}
+		if err := r.clearState(); err != nil {
+			return err
+		}
+		s, err := r.measure(ctx, r.prov, fmt.Sprintf("writes-%d-x%d-provider", n, w), r.args("apply")...)
+		if err != nil {
+			return err
+		}
+		got := len(r.emu.Backends(benchListener))
+		r.addCheck(fmt.Sprintf("apply of %d with %d writes per listener registers every backend", n, w),
+			got == n, fmt.Sprintf("%d backends on %s", got, benchListener), fmt.Sprintf("= %d", n))
+		r.report.Writes = append(r.report.Writes, writeRow{Writes: w, Sample: s})
+	}
+	return r.clearState()
+}
+
+// runCreates applies one backend with PendingFor 0 as the reference, then once per delay.
+func (r *runner) runCreates(ctx context.Context) error {
+	defer r.emu.SetPendingFor(0)
+	if err := r.prov.WriteConfig(providerConfig(r.front.addr, 1, 1)); err != nil {
+		return err
+	}
+	for _, d := range append([]time.Duration{0}, r.cfg.CreateDelays...) {
+		if err := r.clearState(); err != nil {
+			return err
+		}
+		r.emu.SetPendingFor(d)
+		s, err := r.measure(ctx, r.prov, fmt.Sprintf("create-pending-%s", d), r.args("apply")...)
+		if err != nil {
+			return err
+		}
+		if s.FirstRegister.IsZero() {
+			return fmt.Errorf("the apply with PendingFor %s sent no RegisterBackend", d)
+		}
+		if d == 0 {
+			r.report.CreateReference = &s
+			continue
+		}
+		r.report.Creates = append(r.report.Creates, createRow{Pending: d, Sample: s})
+	}
+	return r.clearState()
+}
+
+// args returns the arguments of one terraform command as every row runs it.
+func (r *runner) args(command string) []string {
+	args := []string{command, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", r.cfg.Parallelism)}
+	switch command {
+	case "apply", "destroy":
+		args = append(args, "-auto-approve")
+	case "plan":
+		// Exit code 2 means the plan has changes; measure reports it rather than failing.
+		args = append(args, "-detailed-exitcode")
+	}
+	return args
+}
+
+// clearState empties the emulator and forgets both workspaces' state, outside any timing.
+func (r *runner) clearState() error {
+	r.emu.ResetState()
+	for _, ws := range []*clirun.Workspace{r.prov, r.base} {
+		for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+			if err := os.Remove(filepath.Join(ws.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// measure runs one terraform command and samples it. Exit code 2 of a plan with
+// -detailed-exitcode is returned in the sample; any other failure is an error.
+func (r *runner) measure(ctx context.Context, ws *clirun.Workspace, label string, args ...string) (sample, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.CommandTimeout)
+	defer cancel()
+
+	cmd := ws.Command(ctx, args...)
+	if ws == r.prov {
+		cmd.Env = append(cmd.Env, r.cfg.ProviderEnv...)
+	}
+	if r.cfg.TFLogDir != "" {
+		cmd.Env = append(cmd.Env, "TF_LOG=DEBUG", "TF_LOG_PATH="+filepath.Join(r.cfg.TFLogDir, label+".log"))
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	// Terraform and its provider processes form one process group, so that a timeout or an
+	// interrupt ends all of them and nothing else.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+
+	r.front.reset()
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return sample{}, fmt.Errorf("%s: %w", label, err)
+	}
+	watch := watchProcesses(cmd.Process.Pid, providerProgram, r.cfg.SampleEvery)
+	waitErr := cmd.Wait()
+	wall := time.Since(start)
+	provider, tfRSS := watch.Stop()
+
+	s := sample{
+		Label:        label,
+		Wall:         wall,
+		Calls:        r.emu.Calls(),
+		PeakInFlight: r.emu.PeakInFlight(),
+		Provider:     provider,
+		TerraformRSS: tfRSS,
+	}
+	if s.Calls == nil {
+		s.Calls = map[string]int{}
+	}
+	s.FirstRegister, s.LastAnswer = r.front.times()
+	if ps := cmd.ProcessState; ps != nil {
+		s.ExitCode = ps.ExitCode()
+		s.TreeCPU = ps.UserTime() + ps.SystemTime()
+	}
+
+	planChanges := args[0] == "plan" && s.ExitCode == 2
+	if waitErr != nil && !planChanges {
+		return s, fmt.Errorf("terraform %s (%s) failed after %s: %w\n%s", strings.Join(args, " "), label,
+			wall.Round(time.Millisecond), waitErr, tail(out.String(), 40))
+	}
+	r.logf("%-26s %8.2fs  calls %s  provider peak RSS %s MB", label, wall.Seconds(), callSummary(s.Calls), megabytes(provider.PeakRSSBytes))
+	return s, nil
+}
+
+func (r *runner) addCheck(name string, ok bool, measured, limit string) {
+	res := "PASS"
+	if !ok {
+		res = "FAIL"
+	}
+	r.report.Checks = append(r.report.Checks, check{Name: name, Measured: measured, Limit: limit, Result: res})
+}
+
+func (r *runner) logf(format string, args ...any) {
+	if r.progress == nil {
+		return
+	}
+	fmt.Fprintf(r.progress, "[%6.1fs] %s\n", time.Since(r.start).Seconds(), fmt.Sprintf(format, args...))
+}
+
+// terraformVersion asks the workspace's terraform for its version.
+func terraformVersion(ctx context.Context, ws *clirun.Workspace) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := ws.Command(ctx, "version", "-json")
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("terraform version: %w", err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
+		return "", fmt.Errorf("terraform version -json gave %q", out)
+	}
+	return v.Version, nil
+}
+
+// callSummary lists call counts by action in a stable order.
+func callSummary(calls map[string]int) string {
+	if len(calls) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(calls))
+	for k := range calls {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, calls[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages of the machine.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// cpuModel returns the processor's model name, or "" when /proc/cpuinfo does not say.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// lookTerraform reports whether a terraform binary can be found the way clirun finds it.
+func lookTerraform() error {
+	p, err := clirun.Terraform()
+	if err != nil {
+		return err
+	}
+	_, err = exec.LookPath(p)
+	return err
+}
