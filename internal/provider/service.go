@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -63,7 +64,11 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 // apiErrorDetail ends a diagnostic detail with what the API said: its code, message, HTTP
 // status and request ID when the error came from the API, or the error itself otherwise.
 func apiErrorDetail(err error) string {
-	return "The API answered: " + err.Error()
+	var apiErr *zcapi.APIError
+	if errors.As(err, &apiErr) && !apiErr.EdgeBlocked {
+		return "The API answered: " + err.Error()
+	}
+	return "The request failed: " + err.Error()
 }
 
 func sortedKeys[V any](m map[string]V) []string {
