@@ -552,46 +552,30 @@ func (m *loadBalancerModel) fromAPI(ctx context.Context, lb *zcapi.LoadBalancer)
 func (m *loadBalancerModel) fillFromAPI(ctx context.Context, lb *zcapi.LoadBalancer) diag.Diagnostics {
 	fresh := *m
 	diags := fresh.fromAPI(ctx, lb)
-	for _, f := range []struct{ dst, src *types.String }{
-		{&m.MasterIP, &fresh.MasterIP},
-		{&m.BackupIP, &fresh.BackupIP},
-		{&m.Status, &fresh.Status},
-		{&m.SpecName, &fresh.SpecName},
-		{&m.CreateTime, &fresh.CreateTime},
-		{&m.ExpiredTime, &fresh.ExpiredTime},
-	} {
-		if f.dst.IsUnknown() {
-			*f.dst = *f.src
-		}
-	}
-	if m.VIPCount.IsUnknown() {
-		m.VIPCount = fresh.VIPCount
-	}
-	if m.VIPs.IsUnknown() {
-		m.VIPs = fresh.VIPs
-	}
+	m.keepUnknownsFrom(fresh)
 	return diags
 }
 
-// keepUnknownsFrom fills what is still unknown after an update with the prior state.
-func (m *loadBalancerModel) keepUnknownsFrom(state loadBalancerModel) {
+// keepUnknownsFrom fills what is still unknown with the values of other (the API's answer, or
+// the prior state after an update that made no call).
+func (m *loadBalancerModel) keepUnknownsFrom(other loadBalancerModel) {
 	for _, f := range []struct{ dst, src *types.String }{
-		{&m.MasterIP, &state.MasterIP},
-		{&m.BackupIP, &state.BackupIP},
-		{&m.Status, &state.Status},
-		{&m.SpecName, &state.SpecName},
-		{&m.CreateTime, &state.CreateTime},
-		{&m.ExpiredTime, &state.ExpiredTime},
+		{&m.MasterIP, &other.MasterIP},
+		{&m.BackupIP, &other.BackupIP},
+		{&m.Status, &other.Status},
+		{&m.SpecName, &other.SpecName},
+		{&m.CreateTime, &other.CreateTime},
+		{&m.ExpiredTime, &other.ExpiredTime},
 	} {
 		if f.dst.IsUnknown() {
 			*f.dst = *f.src
 		}
 	}
 	if m.VIPCount.IsUnknown() {
-		m.VIPCount = state.VIPCount
+		m.VIPCount = other.VIPCount
 	}
 	if m.VIPs.IsUnknown() {
-		m.VIPs = state.VIPs
+		m.VIPs = other.VIPs
 	}
 }
 
