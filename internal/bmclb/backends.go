@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -17,13 +18,38 @@ const describePageSize = 1000
 // lookupTimeout bounds the read that looks for a registration whose answer was lost.
 const lookupTimeout = 30 * time.Second
 
-// ListenerBackends returns every backend of a listener in the API's order. Concurrent callers
+// backendSnapshot is what one series of DescribeBackends pages returned for a listener, in
+// the API's order and indexed by backend ID.
+type backendSnapshot struct {
+	list []zcapi.Backend
+	byID map[string]int
+}
+
+// listenerSnapshot returns the shared snapshot of a listener's backends: concurrent callers
 // share one series of DescribeBackends calls (pages of 1,000), and the result is kept until
 // the next write to the listener. A listener that does not exist gives ErrNotFound.
-func (s *Service) ListenerBackends(ctx context.Context, listenerID string) ([]zcapi.Backend, error) {
-	return s.backends.get(ctx, listenerID, func(ctx context.Context) ([]zcapi.Backend, error) {
-		return s.describeBackends(ctx, &zcapi.DescribeBackendsRequest{ListenerID: listenerID})
+func (s *Service) listenerSnapshot(ctx context.Context, listenerID string) (backendSnapshot, error) {
+	return s.backends.get(ctx, listenerID, func(ctx context.Context) (backendSnapshot, error) {
+		list, err := s.describeBackends(ctx, &zcapi.DescribeBackendsRequest{ListenerID: listenerID})
+		if err != nil {
+			return backendSnapshot{}, err
+		}
+		byID := make(map[string]int, len(list))
+		for i := range list {
+			byID[list[i].BackendID] = i
+		}
+		return backendSnapshot{list: list, byID: byID}, nil
 	})
+}
+
+// ListenerBackends returns every backend of a listener in the API's order, from the shared
+// snapshot. A listener that does not exist gives ErrNotFound.
+func (s *Service) ListenerBackends(ctx context.Context, listenerID string) ([]zcapi.Backend, error) {
+	snap, err := s.listenerSnapshot(ctx, listenerID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(snap.list), nil
 }
 
 // describeBackends follows every page of one DescribeBackends query. A refusal (4xx) is
@@ -52,15 +78,13 @@ func (s *Service) describeBackends(ctx context.Context, query *zcapi.DescribeBac
 // Backend returns one backend from the listener's shared snapshot, or ErrNotFound when the
 // backend or its listener is gone.
 func (s *Service) Backend(ctx context.Context, listenerID, backendID string) (*zcapi.Backend, error) {
-	all, err := s.ListenerBackends(ctx, listenerID)
+	snap, err := s.listenerSnapshot(ctx, listenerID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].BackendID == backendID {
-			b := all[i]
-			return &b, nil
-		}
+	if i, ok := snap.byID[backendID]; ok {
+		b := snap.list[i]
+		return &b, nil
 	}
 	return nil, fmt.Errorf("backend %s on listener %s: %w", backendID, listenerID, ErrNotFound)
 }

@@ -45,7 +45,7 @@ type Options struct {
 type Service struct {
 	api      API
 	locks    *keylock.Table
-	backends *snapshotCache[[]zcapi.Backend]
+	backends *snapshotCache[backendSnapshot]
 	lsn      *snapshotCache[*zcapi.Listener]
 	pollMin  time.Duration
 	pollMax  time.Duration
@@ -89,7 +89,7 @@ func New(api API, opts Options) *Service {
 	return &Service{
 		api:      api,
 		locks:    sharedLocks(opts.LockScope, opts.WritesPerListener),
-		backends: newSnapshotCache[[]zcapi.Backend](),
+		backends: newSnapshotCache[backendSnapshot](),
 		lsn:      newSnapshotCache[*zcapi.Listener](),
 		pollMin:  opts.PollMin,
 		pollMax:  opts.PollMax,
