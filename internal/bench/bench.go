@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,9 @@ type Config struct {
 	Latency time.Duration
 	// Parallelism is passed to every terraform command as -parallelism.
 	Parallelism int
+	// PlanRuns is how many times the plan of each size is run, alternating the provider and
+	// the baseline workspace; the plan rows show the medians. Apply and destroy run once.
+	PlanRuns int
 	// WriteSize is the number of backends of the write-concurrency rows; zero leaves them out.
 	WriteSize int
 	// WriteLevels are the values of max_concurrent_writes_per_listener those rows compare.
@@ -67,6 +71,7 @@ func DefaultConfig() Config {
 		Sizes:          []int{100, 500, 1000},
 		Latency:        20 * time.Millisecond,
 		Parallelism:    10,
+		PlanRuns:       5,
 		WriteSize:      500,
 		WriteLevels:    []int{1, 4, 10},
 		CreateDelays:   []time.Duration{2 * time.Second, 5 * time.Second},
@@ -110,6 +115,8 @@ func (c Config) validate() error {
 		return errors.New("the latency must not be negative")
 	case c.Parallelism < 1:
 		return errors.New("the parallelism must be at least 1")
+	case c.PlanRuns < 1:
+		return errors.New("the number of plan runs must be at least 1")
 	case c.CommandTimeout <= 0:
 		return errors.New("the command timeout must be positive")
 	case c.SampleEvery <= 0:
@@ -146,11 +153,91 @@ func (s sample) reads() int {
 	return n
 }
 
-// pairRow is one command run on both workspaces.
+// pairRow is one command run on both workspaces. For a command run once, Provider and
+// Baseline are the two samples. For a command run several times (plan), ProviderRuns and
+// BaselineRuns hold every sample in the order they were run, and Provider and Baseline sum
+// them up as summarize does.
 type pairRow struct {
-	N                  int
-	Command            string
-	Provider, Baseline sample
+	N                          int
+	Command                    string
+	Provider, Baseline         sample
+	ProviderRuns, BaselineRuns []sample
+}
+
+// providerRuns returns the provider samples of every run of the row.
+func (row pairRow) providerRuns() []sample {
+	if len(row.ProviderRuns) == 0 {
+		return []sample{row.Provider}
+	}
+	return row.ProviderRuns
+}
+
+// baselineRuns returns the baseline samples of every run of the row.
+func (row pairRow) baselineRuns() []sample {
+	if len(row.BaselineRuns) == 0 {
+		return []sample{row.Baseline}
+	}
+	return row.BaselineRuns
+}
+
+// median returns the median of ds, the mean of the two middle values when there is an even
+// number of them, and zero when there are none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	sorted := slices.Clone(ds)
+	slices.Sort(sorted)
+	mid := len(sorted) / 2
+	if len(sorted)%2 == 1 {
+		return sorted[mid]
+	}
+	return (sorted[mid-1] + sorted[mid]) / 2
+}
+
+// medianRun returns the index in runs of the median run by wall time. With an even number of
+// runs it is the lower of the two middle ones, so that it names a run that took place.
+func medianRun(runs []sample) int {
+	order := make([]int, len(runs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Wall, runs[b].Wall) })
+	return order[(len(order)-1)/2]
+}
+
+// summarize sums up several runs of one command on one workspace as one sample named label:
+// the median wall time, provider CPU time and tree CPU time; the largest peak resident sets,
+// process count and calls in flight; the calls and emulator-side times of the median run
+// (medianRun); and the first non-zero exit code, or 0 when every run exited with 0. runs must
+// not be empty.
+func summarize(label string, runs []sample) sample {
+	mid := runs[medianRun(runs)]
+	out := sample{
+		Label:         label,
+		Calls:         mid.Calls,
+		FirstRegister: mid.FirstRegister,
+		LastAnswer:    mid.LastAnswer,
+	}
+	walls := make([]time.Duration, 0, len(runs))
+	cpus := make([]time.Duration, 0, len(runs))
+	trees := make([]time.Duration, 0, len(runs))
+	for _, s := range runs {
+		walls = append(walls, s.Wall)
+		cpus = append(cpus, s.Provider.CPU)
+		trees = append(trees, s.TreeCPU)
+		out.PeakInFlight = max(out.PeakInFlight, s.PeakInFlight)
+		out.Provider.PeakRSSBytes = max(out.Provider.PeakRSSBytes, s.Provider.PeakRSSBytes)
+		out.Provider.Processes = max(out.Provider.Processes, s.Provider.Processes)
+		out.TerraformRSS = max(out.TerraformRSS, s.TerraformRSS)
+		if out.ExitCode == 0 {
+			out.ExitCode = s.ExitCode
+		}
+	}
+	out.Wall = median(walls)
+	out.Provider.CPU = median(cpus)
+	out.TreeCPU = median(trees)
+	return out
 }
 
 // writeRow is one apply of the write-concurrency rows.
@@ -305,7 +392,8 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 }
 
 // runSizes runs apply, plan and destroy of each size, each command on the provider workspace
-// and then on the baseline, so that both see the same load on the machine.
+// and then on the baseline, so that both see the same load on the machine. The plan, which
+// changes nothing, is run PlanRuns times, alternating the two workspaces.
 func (r *runner) runSizes(ctx context.Context) error {
 	for _, n := range r.cfg.Sizes {
 		if err := r.prov.WriteConfig(providerConfig(r.front.addr, n, 1)); err != nil {
@@ -319,35 +407,99 @@ func (r *runner) runSizes(ctx context.Context) error {
 		}
 
 		for _, command := range []string{"apply", "plan", "destroy"} {
-			args := r.args(command)
-			p, err := r.measure(ctx, r.prov, fmt.Sprintf("%s-%d-provider", command, n), args...)
-			if err != nil {
-				return err
+			if command == "plan" {
+				if err := r.runPlans(ctx, n); err != nil {
+					return err
+				}
+				continue
 			}
-			b, err := r.measure(ctx, r.base, fmt.Sprintf("%s-%d-baseline", command, n), args...)
+			p, b, err := r.measurePair(ctx, fmt.Sprintf("%s-%d", command, n), "", r.args(command))
 			if err != nil {
 				return err
 			}
 			r.report.Rows = append(r.report.Rows, pairRow{N: n, Command: command, Provider: p, Baseline: b})
 
-			switch command {
-			case "apply":
-				got := len(r.emu.Backends(benchListener))
+			got := len(r.emu.Backends(benchListener))
+			if command == "apply" {
 				r.addCheck(fmt.Sprintf("apply of %d registers every backend", n), got == n,
 					fmt.Sprintf("%d backends on %s", got, benchListener), fmt.Sprintf("= %d", n))
-			case "plan":
-				r.addCheck(fmt.Sprintf("plan of %d after apply shows no changes (provider)", n), p.ExitCode == 0,
-					fmt.Sprintf("exit code %d", p.ExitCode), "exit code 0")
-				r.addCheck(fmt.Sprintf("plan of %d after apply shows no changes (baseline)", n), b.ExitCode == 0,
-					fmt.Sprintf("exit code %d", b.ExitCode), "exit code 0")
-			case "destroy":
-				got := len(r.emu.Backends(benchListener))
+			} else {
 				r.addCheck(fmt.Sprintf("destroy of %d deregisters every backend", n), got == 0,
 					fmt.Sprintf("%d backends on %s", got, benchListener), "= 0")
 			}
 		}
 	}
 	return nil
+}
+
+// measurePair runs one command on the provider workspace and then on the baseline, labeling
+// the samples prefix-provider and prefix-baseline followed by suffix.
+func (r *runner) measurePair(ctx context.Context, prefix, suffix string, args []string) (p, b sample, err error) {
+	if p, err = r.measure(ctx, r.prov, prefix+"-provider"+suffix, args...); err != nil {
+		return p, b, err
+	}
+	b, err = r.measure(ctx, r.base, prefix+"-baseline"+suffix, args...)
+	return p, b, err
+}
+
+// runPlans runs the plan of n backends PlanRuns times on each workspace, provider then
+// baseline each time, adds the pair row with every sample and checks every run: no changes
+// on either side, and no more Describe* calls than the plan target allows.
+func (r *runner) runPlans(ctx context.Context, n int) error {
+	runs := r.cfg.PlanRuns
+	args := r.args("plan")
+	row := pairRow{N: n, Command: "plan"}
+	for i := 1; i <= runs; i++ {
+		p, b, err := r.measurePair(ctx, fmt.Sprintf("plan-%d", n), fmt.Sprintf("#%d", i), args)
+		if err != nil {
+			return err
+		}
+		row.ProviderRuns = append(row.ProviderRuns, p)
+		row.BaselineRuns = append(row.BaselineRuns, b)
+	}
+	row.Provider = summarize(fmt.Sprintf("plan-%d-provider", n), row.ProviderRuns)
+	row.Baseline = summarize(fmt.Sprintf("plan-%d-baseline", n), row.BaselineRuns)
+	r.report.Rows = append(r.report.Rows, row)
+	r.logf("plan-%d median of %d: provider %s s, baseline %s s, ratio %s", n, runs,
+		secs(row.Provider.Wall), secs(row.Baseline.Wall), ratio(row.Provider.Wall, row.Baseline.Wall))
+
+	r.addExitCheck(fmt.Sprintf("plan of %d after apply shows no changes (provider), %s", n, runCount(runs)), row.ProviderRuns)
+	r.addExitCheck(fmt.Sprintf("plan of %d after apply shows no changes (baseline), %s", n, runCount(runs)), row.BaselineRuns)
+
+	most, within := 0, 0
+	for _, s := range row.ProviderRuns {
+		most = max(most, s.reads())
+		if s.reads() <= planReadLimit {
+			within++
+		}
+	}
+	r.addCheck(fmt.Sprintf("plan of %d makes at most %d Describe* calls, %s", n, planReadLimit, runCount(runs)),
+		within == runs, fmt.Sprintf("at most %d per run (within the limit in %d of %d)", most, within, runs),
+		fmt.Sprintf("≤ %d in every run", planReadLimit))
+	return nil
+}
+
+// addExitCheck adds a check that every sample of runs exited with code 0.
+func (r *runner) addExitCheck(name string, runs []sample) {
+	var bad []string
+	for i, s := range runs {
+		if s.ExitCode != 0 {
+			bad = append(bad, fmt.Sprintf("run %d: %d", i+1, s.ExitCode))
+		}
+	}
+	measured := fmt.Sprintf("exit code 0 in %d of %d", len(runs)-len(bad), len(runs))
+	if len(bad) > 0 {
+		measured += " (" + strings.Join(bad, ", ") + ")"
+	}
+	r.addCheck(name, len(bad) == 0, measured, "exit code 0 in every run")
+}
+
+// runCount returns "1 run" or "n runs".
+func runCount(n int) string {
+	if n == 1 {
+		return "1 run"
+	}
+	return fmt.Sprintf("%d runs", n)
 }
 
 // runWrites applies the same backends once per level of max_concurrent_writes_per_listener,

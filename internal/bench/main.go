@@ -101,6 +101,7 @@ func parseFlags(args []string, output io.Writer) (Config, options, error) {
 	fs.Var(&sizes, "n", "comma-separated `sizes` of the apply, plan and destroy rows")
 	fs.DurationVar(&cfg.Latency, "latency", cfg.Latency, "latency the emulator adds to every API call")
 	fs.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "terraform -parallelism of every command")
+	fs.IntVar(&cfg.PlanRuns, "plan-runs", cfg.PlanRuns, "number of plan runs of each size, alternating provider and baseline (the rows show medians)")
 	fs.IntVar(&cfg.WriteSize, "writes-n", cfg.WriteSize, "backends of the write-concurrency rows (0 leaves them out)")
 	levels := intList(&cfg.WriteLevels)
 	fs.Var(&levels, "writes", "comma-separated `levels` of max_concurrent_writes_per_listener to compare")
