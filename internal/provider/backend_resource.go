@@ -79,8 +79,11 @@ type backendModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *backendResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bmc_lb_backend"
+// backendTypeName is the backend resource's type name.
+const backendTypeName = "zenlayer_bmc_lb_backend"
+
+func (r *backendResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = backendTypeName
 }
 
 func (r *backendResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -245,7 +248,7 @@ func (r *backendResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(b)...)
-	resp.Diagnostics.Append(r.setLoadBalancerID(ctx, &plan)...)
+	resp.Diagnostics.Append(setLoadBalancerID(ctx, r.svc, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -256,34 +259,45 @@ func (r *backendResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
-	b, err := r.svc.Backend(ctx, state.ListenerID.ValueString(), state.ID.ValueString())
-	if errors.Is(err, bmclb.ErrNotFound) {
-		tflog.Info(ctx, "backend no longer exists, removing it from state", map[string]any{
-			"backend_id": state.ID.ValueString(), "listener_id": state.ListenerID.ValueString(), "reason": err.Error(),
-		})
+	refreshed, gone, diags := refreshBackend(ctx, r.svc, state)
+	resp.Diagnostics.Append(diags...)
+	if gone {
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Backend",
-			fmt.Sprintf("Reading backend %s on listener %s failed. %s", state.ID.ValueString(),
-				state.ListenerID.ValueString(), apiErrorDetail(err)))
-		return
-	}
-
-	prior := state
-	resp.Diagnostics.Append(state.fromAPI(b)...)
-	resp.Diagnostics.Append(r.setLoadBalancerID(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	// resp.State already holds the prior state; writing an identical one back only costs time,
 	// which adds up when a thousand unchanged backends are refreshed.
-	if state.equal(prior) {
+	if refreshed.equal(state) {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, refreshed)...)
+}
+
+// refreshBackend reads the backend of a state from the API and returns the state refreshed
+// with what the API reports. gone reports that the backend or its listener no longer exists.
+func refreshBackend(ctx context.Context, svc lbService, state backendModel) (refreshed backendModel, gone bool, diags diag.Diagnostics) {
+	b, err := svc.Backend(ctx, state.ListenerID.ValueString(), state.ID.ValueString())
+	if errors.Is(err, bmclb.ErrNotFound) {
+		tflog.Info(ctx, "backend no longer exists, removing it from state", map[string]any{
+			"backend_id": state.ID.ValueString(), "listener_id": state.ListenerID.ValueString(), "reason": err.Error(),
+		})
+		return state, true, nil
+	}
+	if err != nil {
+		diags.AddError("Unable to Read Backend",
+			fmt.Sprintf("Reading backend %s on listener %s failed. %s", state.ID.ValueString(),
+				state.ListenerID.ValueString(), apiErrorDetail(err)))
+		return state, false, diags
+	}
+
+	refreshed = state
+	diags.Append(refreshed.fromAPI(b)...)
+	diags.Append(setLoadBalancerID(ctx, svc, &refreshed)...)
+	return refreshed, false, diags
 }
 
 func (r *backendResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -377,9 +391,9 @@ func registerFailureAdvice(err error) string {
 }
 
 // setLoadBalancerID fills load_balancer_id from the backend's listener.
-func (r *backendResource) setLoadBalancerID(ctx context.Context, m *backendModel) diag.Diagnostics {
+func setLoadBalancerID(ctx context.Context, svc lbService, m *backendModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	lsn, err := r.svc.Listener(ctx, m.ListenerID.ValueString())
+	lsn, err := svc.Listener(ctx, m.ListenerID.ValueString())
 	if err != nil {
 		diags.AddError("Unable to Read Listener",
 			fmt.Sprintf("Reading listener %s, to which backend %s belongs, failed. %s",

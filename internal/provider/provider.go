@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -62,6 +63,10 @@ func New(version string) func() provider.Provider {
 
 type zenlayerProvider struct {
 	version string
+
+	// configured is what the last successful Configure handed to resources, for the
+	// protocol shortcuts of NewProtocol6.
+	configured atomic.Pointer[providerData]
 }
 
 type providerModel struct {
@@ -272,6 +277,7 @@ func (p *zenlayerProvider) Configure(ctx context.Context, req provider.Configure
 	data := &providerData{service: svc, accessKeyID: keyID}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	p.configured.Store(data)
 }
 
 func (p *zenlayerProvider) Resources(_ context.Context) []func() resource.Resource {

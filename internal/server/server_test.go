@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -98,5 +99,22 @@ func TestQuietSDKLogsUnlessAsked(t *testing.T) {
 	quietSDKLogsUnlessAsked()
 	if got := os.Getenv("TF_LOG_SDK_FRAMEWORK"); got != "" {
 		t.Fatalf("SDK logs were changed to %q although TF_LOG asks for logs", got)
+	}
+}
+
+func TestCollectGarbageLessOftenUnlessGOGCIsSet(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	collectGarbageLessOften()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Fatalf("GC percent %d with GOGC unset, want %d", got, gcPercent)
+	}
+
+	t.Setenv("GOGC", "150")
+	collectGarbageLessOften()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("GC percent changed to %d although GOGC is set", got)
 	}
 }
