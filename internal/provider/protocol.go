@@ -30,7 +30,8 @@ import (
 //     prior state, with no default that would change it, plans the prior state.
 //
 // Every other request, and any request these answers are not certain about, goes to the
-// framework. Each server gets a provider of its own, so that what one Configure sets up is
+// framework. The validation RPCs go to the framework too, after a check of their own for
+// fractions given to whole-number attributes (protocol_numbers.go). Each server gets a provider of its own, so that what one Configure sets up is
 // what that server's shortcuts use.
 //
 // An RPC answered here leaves no framework trace lines in TF_LOG_SDK_FRAMEWORK logs.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -140,19 +141,28 @@ func diagSummaries(diags []*tfprotov6.Diagnostic) []string {
 	return out
 }
 
-// sameDiagnostics compares severities, summaries and attribute paths; details are compared
-// only when exact is set, since the API's request IDs differ between two calls.
+// sameDiagnostics compares severities, summaries and attribute paths, in any order (the
+// framework's order follows map iteration); details are compared only when exact is set,
+// since the API's request IDs differ between two calls.
 func sameDiagnostics(t *testing.T, got, want []*tfprotov6.Diagnostic, exact bool) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("diagnostics differ:\nshortcut  %q\nframework %q", diagSummaries(got), diagSummaries(want))
-	}
-	for i := range got {
-		g, w := got[i], want[i]
-		if g.Severity != w.Severity || g.Summary != w.Summary || !reflect.DeepEqual(g.Attribute, w.Attribute) ||
-			(exact && g.Detail != w.Detail) {
-			t.Fatalf("diagnostic %d differs:\nshortcut  %+v\nframework %+v", i, g, w)
+	key := func(d *tfprotov6.Diagnostic) string {
+		k := d.Severity.String() + "|" + d.Summary + "|" + fmt.Sprint(d.Attribute)
+		if exact {
+			k += "|" + d.Detail
 		}
+		return k
+	}
+	keys := func(diags []*tfprotov6.Diagnostic) []string {
+		out := make([]string, 0, len(diags))
+		for _, d := range diags {
+			out = append(out, key(d))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if g, w := keys(got), keys(want); !slices.Equal(g, w) {
+		t.Fatalf("diagnostics differ:\nshortcut  %q\nframework %q", g, w)
 	}
 }
 
