@@ -322,30 +322,12 @@ func (r *listenerResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	// Record the listener before waiting, so that a failed or interrupted wait still leaves it
-	// in state (tainted) instead of created but unknown to Terraform.
 	plan.ID = types.StringValue(id)
-	partial := plan
-	partial.nullUnknowns()
-	resp.Diagnostics.Append(resp.State.Set(ctx, partial)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	l, err := r.svc.WaitListenerAvailable(ctx, id)
-	if err != nil {
-		if l != nil {
-			resp.Diagnostics.Append(plan.fillFromAPI(ctx, l)...)
-			plan.nullUnknowns()
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		}
+	if err := saveThenWait(ctx, &resp.State, &plan, r.svc.WaitListenerAvailable, id, &resp.Diagnostics); err != nil {
 		resp.Diagnostics.AddError("Listener Did Not Become Available",
 			fmt.Sprintf("Listener %s was created on load balancer %s but did not become Available: %s. It is "+
 				"kept in state as tainted, so the next apply replaces it and destroy deletes it.", id, lbID, err))
-		return
 	}
-	resp.Diagnostics.Append(plan.fillFromAPI(ctx, l)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *listenerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -338,3 +338,46 @@ resource "zenlayer_bmc_lb_listener" "bad_parent" {
 		t.Fatalf("invalid configurations caused %d write calls on the emulator", n)
 	}
 }
+
+// A listener whose wait fails is kept in state as tainted: the next apply replaces it, and
+// no listener is left behind.
+func TestAccListenerResource_waitFailsKeepsListener(t *testing.T) {
+	e := acctest.StartEmulator(t, emulator.Options{PendingFor: time.Minute})
+	slow := listenerArgs{name: "web-9100", ports: "[9100]", protocol: "TCP", scheduler: "wrr",
+		extra: `  timeouts = { create = "1s" }`}
+	var first string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      listenerConfig(e, slow),
+				ExpectError: acctest.ErrorPattern(`Error: Listener Did Not Become Available .* is kept in state as tainted`),
+			},
+			{
+				PreConfig: func() {
+					if l, err := managedListener(e); err == nil {
+						first = l.ListenerID
+					}
+					e.SetPendingFor(0)
+				},
+				Config: listenerConfig(e, slow),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(listenerAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.Expect(func() error {
+						if first == "" {
+							return fmt.Errorf("the listener whose wait failed was not on the emulator")
+						}
+						return nil
+					}),
+					acctest.Expect(checkListener(e, "web-9100", "wrr", 9100)),
+					statecheck.ExpectKnownValue(listenerAddr, tfjsonpath.New("status"), knownvalue.StringExact("Available")),
+				},
+			},
+		},
+	})
+	expectOnlyFixtureListeners(t, e)
+}

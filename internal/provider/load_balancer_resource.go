@@ -341,30 +341,12 @@ func (r *loadBalancerResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 
-	// Record the load balancer before waiting, so that a failed or interrupted wait still
-	// leaves it in state (tainted) instead of ordered but unknown to Terraform.
 	plan.ID = types.StringValue(id)
-	partial := plan
-	partial.nullUnknowns()
-	resp.Diagnostics.Append(resp.State.Set(ctx, partial)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	lb, err := r.svc.WaitLoadBalancerReady(ctx, id)
-	if err != nil {
-		if lb != nil {
-			resp.Diagnostics.Append(plan.fillFromAPI(ctx, lb)...)
-			plan.nullUnknowns()
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		}
+	if err := saveThenWait(ctx, &resp.State, &plan, r.svc.WaitLoadBalancerReady, id, &resp.Diagnostics); err != nil {
 		resp.Diagnostics.AddError("Load Balancer Did Not Become Ready",
 			fmt.Sprintf("Load balancer %s was ordered but did not become ready: %s. It is kept in state as "+
 				"tainted, so the next apply replaces it and destroy terminates it.", id, err))
-		return
 	}
-	resp.Diagnostics.Append(plan.fillFromAPI(ctx, lb)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *loadBalancerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -539,3 +539,38 @@ func TestAccLoadBalancerResource_terminatedWithChildren(t *testing.T) {
 	expectAllRecycled(t, e, 2)
 	expectNothingUnderCreated(t, e)
 }
+
+// A load balancer whose wait fails is kept in state as tainted: the next apply replaces it,
+// terminating the first one.
+func TestAccLoadBalancerResource_waitFailsKeepsLoadBalancer(t *testing.T) {
+	e := acctest.StartEmulator(t, emulator.Options{PendingFor: time.Minute})
+	config := loadBalancerConfig(e, "slow", 10, `  timeouts = { create = "1s" }`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: acctest.ErrorPattern(`Error: Load Balancer Did Not Become Ready .* is kept in state as tainted`),
+			},
+			{
+				PreConfig: func() { e.SetPendingFor(0) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(loadBalancerAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.Expect(checkLoadBalancer(e, "slow", 10)),
+					acctest.Expect(func() error {
+						if n := len(createdLoadBalancers(e)); n != 2 {
+							return fmt.Errorf("the emulator holds %d created load balancers, want the replaced one and its successor", n)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+	expectAllRecycled(t, e, 2)
+}
