@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -25,7 +22,7 @@ import (
 //     saved JSON; the framework would do the same after walking the value for blocks, which
 //     this provider's schemas do not have.
 //   - ReadResource of a backend runs the same refresh as the resource's Read, and answers
-//     itself when the refreshed state is the prior state or the refresh failed.
+//     itself unless the backend has changed.
 //   - PlanResourceChange of a resource in unchangedPlanDefaults whose proposed state is its
 //     prior state, with no default that would change it, plans the prior state.
 //
@@ -60,35 +57,6 @@ var unchangedPlanDefaults = map[string]map[string]tftypes.Value{
 type shortcutServer struct {
 	tfprotov6.ProviderServer
 	provider *zenlayerProvider
-
-	schemasOnce sync.Once
-	schemas     map[string]*tfprotov6.Schema
-	types       map[string]tftypes.Type
-}
-
-// resourceSchema returns the protocol schema of a resource type and its value type, asking the
-// framework once; nil when the type is unknown or the schemas could not be read.
-func (s *shortcutServer) resourceSchema(ctx context.Context, typeName string) (*tfprotov6.Schema, tftypes.Type) {
-	s.schemasOnce.Do(func() {
-		resp, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-		if err != nil || resp == nil || hasErrors(resp.Diagnostics) {
-			return
-		}
-		s.schemas = make(map[string]*tfprotov6.Schema, len(resp.ResourceSchemas))
-		s.types = make(map[string]tftypes.Type, len(resp.ResourceSchemas))
-		for name, sch := range resp.ResourceSchemas {
-			if sch == nil || sch.Block == nil {
-				continue
-			}
-			s.schemas[name] = sch
-			s.types[name] = sch.ValueType()
-		}
-	})
-	sch, ok := s.schemas[typeName]
-	if !ok {
-		return nil, nil
-	}
-	return sch, s.types[typeName]
 }
 
 func (s *shortcutServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
@@ -105,10 +73,11 @@ func (s *shortcutServer) upgradeCurrentVersion(ctx context.Context, req *tfproto
 	if req == nil || req.RawState == nil || req.RawState.JSON == nil || len(req.RawState.Flatmap) > 0 {
 		return nil, false
 	}
-	sch, typ := s.resourceSchema(ctx, req.TypeName)
-	if sch == nil || req.Version != sch.Version || hasBlocks(sch.Block) {
+	sch, ok := schemas().resources[req.TypeName]
+	if !ok || req.Version != sch.version || sch.blocks {
 		return nil, false
 	}
+	typ := sch.tfType
 	value, err := req.RawState.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{
 		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
 	})
@@ -129,10 +98,11 @@ func (s *shortcutServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 	return s.ProviderServer.ReadResource(ctx, req)
 }
 
-// readBackend refreshes a backend as its Read does and answers when that changes nothing, or
-// when it fails, with the state as it was and the diagnostics. A backend that is gone or has
-// changed is left to the framework, whose Read finds it again in the listener's shared
-// snapshot. It declines private state and identity data, which the framework rewrites.
+// readBackend refreshes a backend as its Read does and answers when the backend is gone (no
+// state), when the refresh changes nothing or fails (the state as it was, and the
+// diagnostics). A backend that has changed is left to the framework, whose Read finds it again
+// in the listener's shared snapshot and writes the new state. It declines private state and
+// identity data, which the framework rewrites.
 func (s *shortcutServer) readBackend(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, bool) {
 	if req == nil || req.TypeName != backendTypeName || req.CurrentState == nil || len(req.Private) > 0 ||
 		req.CurrentIdentity != nil {
@@ -142,10 +112,7 @@ func (s *shortcutServer) readBackend(ctx context.Context, req *tfprotov6.ReadRes
 	if data == nil {
 		return nil, false
 	}
-	sch, typ := s.resourceSchema(ctx, req.TypeName)
-	if sch == nil {
-		return nil, false
-	}
+	typ := schemas().resources[backendTypeName].tfType
 	value, err := req.CurrentState.Unmarshal(typ)
 	if err != nil {
 		return nil, false
@@ -156,7 +123,7 @@ func (s *shortcutServer) readBackend(ctx context.Context, req *tfprotov6.ReadRes
 	}
 
 	refreshed, gone, diags := refreshBackend(ctx, data.service, prior)
-	if gone || (!diags.HasError() && !refreshed.equal(prior)) {
+	if !gone && !diags.HasError() && !refreshed.equal(prior) {
 		return nil, false
 	}
 	protoDiags, ok := toProtoDiagnostics(diags)
@@ -164,6 +131,11 @@ func (s *shortcutServer) readBackend(ctx context.Context, req *tfprotov6.ReadRes
 		return nil, false
 	}
 	state := *req.CurrentState
+	if gone {
+		if state, err = tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil)); err != nil {
+			return nil, false
+		}
+	}
 	return &tfprotov6.ReadResourceResponse{NewState: &state, Diagnostics: protoDiags}, true
 }
 
@@ -187,10 +159,11 @@ func (s *shortcutServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanR
 	if !ok {
 		return nil, false
 	}
-	sch, typ := s.resourceSchema(ctx, req.TypeName)
-	if sch == nil || hasBlocks(sch.Block) {
+	sch, ok := schemas().resources[req.TypeName]
+	if !ok || sch.blocks {
 		return nil, false
 	}
+	typ := sch.tfType
 	prior, err := req.PriorState.Unmarshal(typ)
 	if err != nil || prior.IsNull() || !prior.IsFullyKnown() {
 		return nil, false
@@ -220,13 +193,6 @@ func (s *shortcutServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanR
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: &planned}, true
 }
 
-// backendObjectType is the value type of the backend's schema, in the framework's types.
-var backendObjectType = sync.OnceValue(func() attr.Type {
-	var resp resource.SchemaResponse
-	(&backendResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	return resp.Schema.Type()
-})
-
 // backendModelFromValue builds the model of a backend from a state value, as State.Get would
 // but without its reflection. It declines values that are null or not fully known.
 func backendModelFromValue(ctx context.Context, v tftypes.Value) (backendModel, bool) {
@@ -234,7 +200,7 @@ func backendModelFromValue(ctx context.Context, v tftypes.Value) (backendModel, 
 	if v.IsNull() || !v.IsFullyKnown() {
 		return m, false
 	}
-	value, err := backendObjectType().ValueFromTerraform(ctx, v)
+	value, err := schemas().resources[backendTypeName].typ.ValueFromTerraform(ctx, v)
 	if err != nil {
 		return m, false
 	}
@@ -280,11 +246,6 @@ func toProtoDiagnostics(diags diag.Diagnostics) ([]*tfprotov6.Diagnostic, bool) 
 		out = append(out, &tfprotov6.Diagnostic{Severity: severity, Summary: d.Summary(), Detail: d.Detail()})
 	}
 	return out, true
-}
-
-// hasBlocks reports whether a schema block nests blocks.
-func hasBlocks(b *tfprotov6.SchemaBlock) bool {
-	return b != nil && len(b.BlockTypes) > 0
 }
 
 // hasErrors reports whether any diagnostic is an error.

@@ -5,12 +5,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -18,18 +14,21 @@ import (
 
 // A configuration that gives a whole-number attribute a fraction (weight = 50.5) reaches the
 // framework as a number, which it then fails to convert: it reports "Configuration Read
-// Error ... This is always an error in the provider", although the mistake is the user's. The
-// validation RPCs therefore look for such values first, report each against its attribute in
-// plain words, and hand the framework the configuration with those values unknown, so that its
-// own validators check everything else in the same run.
+// Error ... This is always an error in the provider", although the mistake is the user's.
+// When the framework's validation finds errors, the validation RPCs therefore look for such
+// values, report each against its attribute in plain words, and validate again with those
+// values unknown, so that the framework's own validators check everything else in the same
+// run. A configuration without errors costs nothing more.
 
 func (s *shortcutServer) ValidateProviderConfig(ctx context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
-	resp, err := validateChecked(ctx, configTypes(ctx).provider, req,
+	resp, err := validateChecked(ctx, schemas().provider.typ, req,
 		func(r *tfprotov6.ValidateProviderConfigRequest) **tfprotov6.DynamicValue { return &r.Config },
 		s.ProviderServer.ValidateProviderConfig,
 		func(r *tfprotov6.ValidateProviderConfigResponse) *[]*tfprotov6.Diagnostic { return &r.Diagnostics })
-	if resp != nil && req != nil {
-		// Terraform stops at errors; the configuration it sent is the one to hand back.
+	if resp != nil && req != nil && hasErrors(resp.Diagnostics) {
+		// The framework hands back the configuration it validated, which may be the copy
+		// with unknowns; Terraform stops at the errors, and the configuration it sent is the
+		// one to hand back.
 		resp.PreparedConfig = req.Config
 	}
 	return resp, err
@@ -38,7 +37,7 @@ func (s *shortcutServer) ValidateProviderConfig(ctx context.Context, req *tfprot
 func (s *shortcutServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	var typ attr.Type
 	if req != nil {
-		typ = configTypes(ctx).resources[req.TypeName]
+		typ = schemas().resources[req.TypeName].typ
 	}
 	return validateChecked(ctx, typ, req,
 		func(r *tfprotov6.ValidateResourceConfigRequest) **tfprotov6.DynamicValue { return &r.Config },
@@ -49,7 +48,7 @@ func (s *shortcutServer) ValidateResourceConfig(ctx context.Context, req *tfprot
 func (s *shortcutServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	var typ attr.Type
 	if req != nil {
-		typ = configTypes(ctx).dataSources[req.TypeName]
+		typ = schemas().dataSources[req.TypeName].typ
 	}
 	return validateChecked(ctx, typ, req,
 		func(r *tfprotov6.ValidateDataResourceConfigRequest) **tfprotov6.DynamicValue { return &r.Config },
@@ -57,77 +56,31 @@ func (s *shortcutServer) ValidateDataResourceConfig(ctx context.Context, req *tf
 		func(r *tfprotov6.ValidateDataResourceConfigResponse) *[]*tfprotov6.Diagnostic { return &r.Diagnostics })
 }
 
-// validateChecked sends a validation request to the framework. When the configuration gives
-// a whole-number attribute of typ a fraction, the framework gets a copy with those values
-// unknown, and the errors about them come first in the answer.
+// validateChecked sends a validation request to the framework. When the framework reports
+// errors and the configuration gives a whole-number attribute of typ a fraction, it validates
+// again a copy with those values unknown, and the errors about them come first in the answer.
 func validateChecked[Req, Resp any](ctx context.Context, typ attr.Type, req *Req,
 	config func(*Req) **tfprotov6.DynamicValue,
 	validate func(context.Context, *Req) (*Resp, error),
 	diagnostics func(*Resp) *[]*tfprotov6.Diagnostic,
 ) (*Resp, error) {
-	if req == nil {
-		return validate(ctx, req)
+	resp, err := validate(ctx, req)
+	if err != nil || resp == nil || req == nil || !hasErrors(*diagnostics(resp)) {
+		return resp, err
 	}
 	checked, diags := wholeNumbersChecked(typ, *config(req))
 	if diags == nil {
-		return validate(ctx, req)
+		return resp, nil
 	}
 	copied := *req
 	*config(&copied) = checked
-	resp, err := validate(ctx, &copied)
-	if err != nil || resp == nil {
-		return resp, err
+	again, err := validate(ctx, &copied)
+	if err != nil || again == nil {
+		return again, err
 	}
-	d := diagnostics(resp)
+	d := diagnostics(again)
 	*d = append(diags, *d...)
-	return resp, nil
-}
-
-// schemaTypes are the value types of the provider's schemas, in the framework's types, which
-// tell whole numbers from other numbers.
-type schemaTypes struct {
-	provider    attr.Type
-	resources   map[string]attr.Type
-	dataSources map[string]attr.Type
-}
-
-// configTypes returns the value types of the provider's schemas, read once.
-var configTypes = func() func(context.Context) schemaTypes {
-	var once sync.Once
-	var types schemaTypes
-	return func(ctx context.Context) schemaTypes {
-		once.Do(func() { types = readSchemaTypes(ctx) })
-		return types
-	}
-}()
-
-func readSchemaTypes(ctx context.Context) schemaTypes {
-	p := &zenlayerProvider{}
-	out := schemaTypes{resources: map[string]attr.Type{}, dataSources: map[string]attr.Type{}}
-
-	var meta provider.MetadataResponse
-	p.Metadata(ctx, provider.MetadataRequest{}, &meta)
-	var ps provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &ps)
-	out.provider = ps.Schema.Type()
-
-	for _, newResource := range p.Resources(ctx) {
-		r := newResource()
-		var m resource.MetadataResponse
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &m)
-		var sr resource.SchemaResponse
-		r.Schema(ctx, resource.SchemaRequest{}, &sr)
-		out.resources[m.TypeName] = sr.Schema.Type()
-	}
-	for _, newDataSource := range p.DataSources(ctx) {
-		d := newDataSource()
-		var m datasource.MetadataResponse
-		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: meta.TypeName}, &m)
-		var sr datasource.SchemaResponse
-		d.Schema(ctx, datasource.SchemaRequest{}, &sr)
-		out.dataSources[m.TypeName] = sr.Schema.Type()
-	}
-	return out
+	return again, nil
 }
 
 // wholeNumbersChecked looks in a configuration for known numbers with a fraction where typ

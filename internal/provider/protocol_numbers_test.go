@@ -14,7 +14,7 @@ func TestWholeNumbersReportedAgainstTheirAttribute(t *testing.T) {
 	ctx := context.Background()
 	e := startEmulator(t)
 	pair := newServerPair(t, e, nil)
-	_, typ := pair.short.resourceSchema(ctx, "zenlayer_bmc_lb_listener")
+	typ := resourceType(t, pair.plain, "zenlayer_bmc_lb_listener")
 	obj, ok := typ.(tftypes.Object)
 	if !ok {
 		t.Fatal("no listener schema")

@@ -114,13 +114,57 @@ func decode(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) tftypes.
 	return v
 }
 
-func backendType(t *testing.T, s *shortcutServer) tftypes.Type {
+// resourceType is the value type of a resource as the framework's server declares it.
+func resourceType(t *testing.T, srv tfprotov6.ProviderServer, typeName string) tftypes.Type {
 	t.Helper()
-	_, typ := s.resourceSchema(context.Background(), backendTypeName)
-	if typ == nil {
-		t.Fatal("no backend schema")
+	resp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || hasErrors(resp.Diagnostics) {
+		t.Fatalf("provider schema: %v %v", err, resp.Diagnostics)
 	}
-	return typ
+	sch, ok := resp.ResourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("no schema for %s", typeName)
+	}
+	return sch.ValueType()
+}
+
+func backendType(t *testing.T, pair serverPair) tftypes.Type {
+	t.Helper()
+	return resourceType(t, pair.plain, backendTypeName)
+}
+
+// TestSchemasMatchTheFramework holds the schemas the shortcuts read to the ones the framework
+// serves: the same value types, versions and blocks.
+func TestSchemasMatchTheFramework(t *testing.T) {
+	plain := providerserver.NewProtocol6(&zenlayerProvider{version: "test"})()
+	resp, err := plain.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || hasErrors(resp.Diagnostics) {
+		t.Fatalf("provider schema: %v %v", err, resp.Diagnostics)
+	}
+	got := schemas()
+	if !got.provider.tfType.Equal(resp.Provider.ValueType()) {
+		t.Errorf("provider type %s, framework %s", got.provider.tfType, resp.Provider.ValueType())
+	}
+	check := func(kind string, mine map[string]schemaInfo, theirs map[string]*tfprotov6.Schema) {
+		if len(mine) != len(theirs) {
+			t.Errorf("%d %s schemas, the framework serves %d", len(mine), kind, len(theirs))
+		}
+		for name, sch := range theirs {
+			info, ok := mine[name]
+			switch {
+			case !ok:
+				t.Errorf("%s %s is missing", kind, name)
+			case !info.tfType.Equal(sch.ValueType()):
+				t.Errorf("%s %s: type %s, framework %s", kind, name, info.tfType, sch.ValueType())
+			case info.version != sch.Version:
+				t.Errorf("%s %s: version %d, framework %d", kind, name, info.version, sch.Version)
+			case info.blocks != (len(sch.Block.BlockTypes) > 0):
+				t.Errorf("%s %s: blocks %v, framework %d", kind, name, info.blocks, len(sch.Block.BlockTypes))
+			}
+		}
+	}
+	check("resource", got.resources, resp.ResourceSchemas)
+	check("data source", got.dataSources, resp.DataSourceSchemas)
 }
 
 // timeoutsType is the type of the backend's timeouts attribute.
@@ -248,7 +292,7 @@ func TestReadShortcutMatchesFramework(t *testing.T) {
 	drID := registerBackend(t, e, emulator.FixtureListenerDR, "bm-0003", "dns-1", 100)
 
 	setup := newServerPair(t, e, nil)
-	typ := backendType(t, setup.short)
+	typ := backendType(t, setup)
 	webState := refreshedState(t, setup.plain, importedState(t, typ, emulator.FixtureListenerWeb, webID))
 	apiState := refreshedState(t, setup.plain, importedState(t, typ, emulator.FixtureListenerAPI, apiID))
 	drState := refreshedState(t, setup.plain, importedState(t, typ, emulator.FixtureListenerDR, drID))
@@ -285,8 +329,8 @@ func TestReadShortcutMatchesFramework(t *testing.T) {
 		{name: "weight changed outside", state: apiState, before: func() { e.SetBackendWeightDirect(apiID, 5) }, exact: true},
 		{name: "imported", state: importedState(t, typ, emulator.FixtureListenerWeb, webID), exact: true},
 		{name: "private state", state: webState, private: []byte(`{"k":"dg=="}`), exact: true},
-		{name: "backend gone", state: webState, before: func() { e.DeleteBackendDirect(webID) }, exact: true},
-		{name: "listener gone", state: drState, before: func() { e.DeleteListenerDirect(emulator.FixtureListenerDR) }, exact: true},
+		{name: "backend gone", state: webState, before: func() { e.DeleteBackendDirect(webID) }, answered: true, exact: true},
+		{name: "listener gone", state: drState, before: func() { e.DeleteListenerDirect(emulator.FixtureListenerDR) }, answered: true, exact: true},
 		{
 			name: "API failing", state: apiState, answered: true,
 			before: func() {
@@ -325,7 +369,7 @@ func TestReadShortcutMatchesFramework(t *testing.T) {
 func TestPlanShortcutMatchesFramework(t *testing.T) {
 	e := startEmulator(t)
 	pair := newServerPair(t, e, nil)
-	typ := backendType(t, pair.short)
+	typ := backendType(t, pair)
 	someTimeouts := tftypes.NewValue(timeoutsType(t, typ), map[string]tftypes.Value{
 		"create": str("20m"), "update": tftypes.NewValue(tftypes.String, nil), "delete": tftypes.NewValue(tftypes.String, nil),
 	})
@@ -436,7 +480,6 @@ func TestPlanShortcutMatchesFramework(t *testing.T) {
 }
 
 func TestUpgradeShortcutMatchesFramework(t *testing.T) {
-	ctx := context.Background()
 	e := startEmulator(t)
 	pair := newServerPair(t, e, nil)
 
@@ -468,7 +511,7 @@ func TestUpgradeShortcutMatchesFramework(t *testing.T) {
 				t.Fatalf("upgraded state: %v vs %v", got.UpgradedState, want.UpgradedState)
 			}
 			if got.UpgradedState != nil {
-				_, typ := pair.short.resourceSchema(ctx, tc.typeName)
+				typ := resourceType(t, pair.plain, tc.typeName)
 				if g, w := decode(t, typ, got.UpgradedState), decode(t, typ, want.UpgradedState); !g.Equal(w) {
 					t.Fatalf("upgraded state differs:\nshortcut  %s\nframework %s", g, w)
 				}

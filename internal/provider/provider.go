@@ -54,13 +54,6 @@ const (
 
 var _ provider.Provider = &zenlayerProvider{}
 
-// New returns a function that creates the provider for the given release version.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &zenlayerProvider{version: version}
-	}
-}
-
 type zenlayerProvider struct {
 	version string
 
